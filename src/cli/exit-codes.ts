@@ -1,0 +1,9 @@
+/** Exit codes of the `mirra` command (spec §2.5). */
+export const EXIT = {
+  ok: 0,
+  belowThreshold: 1,
+  timedOut: 2,
+  provisioningFailed: 3,
+  invalidScenario: 4,
+  usage: 64,
+} as const;
