@@ -53,6 +53,27 @@ export interface InstanceStats {
   errors: number;
 }
 
+/** One row of a session's trace (see docs/mirror-engine.md#trace). */
+export interface TraceEntry {
+  /** Increasing; use it as `since` to read only newer rows. */
+  id: number;
+  /** ISO time on the session clock. */
+  at: string;
+  /** `request`, `state`, `webhook`, `probe`, `timer`, `simulate`, `clock`, `lifecycle`, `error`, `note`. */
+  kind: string;
+  level: 'info' | 'error';
+  data: Record<string, unknown>;
+}
+
+export interface TraceQuery {
+  /** Rows after this id (exclusive), or at/after this ISO time. */
+  since?: number | string;
+  kinds?: string[];
+  level?: 'info' | 'error';
+  /** Keep only the newest `limit` rows. */
+  limit?: number;
+}
+
 /** One session's instance of one mirror. */
 export interface MirrorInstance {
   readonly sessionId: string;
@@ -68,6 +89,11 @@ export interface MirrorInstance {
   /** JSON dump of the mirror's tables. */
   state(): Record<string, unknown[]>;
   settle(options?: { horizonMs?: number }): Promise<SettleReport>;
+  /**
+   * The session's trace, oldest first; kept across reset and restore. Optional in the
+   * seam so test fakes need not implement it; the engine's instances always do.
+   */
+  trace?(query?: TraceQuery): TraceEntry[];
   stats(): InstanceStats;
   /** Release handles; persistent state stays on disk. */
   close(): void;

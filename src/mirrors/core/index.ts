@@ -1,0 +1,27 @@
+/** The mirror engine. A vendor mirror is one folder exporting a `MirrorDefinition`. */
+export { createMirrorHost } from './host.js';
+export type { MirrorHostOptions, EngineMirrorHost } from './host.js';
+export { EngineInstance, versionHeader } from './instance.js';
+export type { ClockInfo, SimulateResult } from './instance.js';
+export type * from './host-types.js';
+export type * from './definition.js';
+export { defineMirror } from './definition.js';
+export type * from './context.js';
+export { ReplyError } from './context.js';
+export { MirrorEngineError, isMirrorEngineError, mirrorNotInCatalog, didYouMean } from './errors.js';
+export { decodeForm, encodeForm } from './form-encoding.js';
+export type { EncodeFormOptions } from './form-encoding.js';
+export { parseBody, readRawBody, DEFAULT_MAX_BODY_BYTES } from './body.js';
+export { Router, compilePattern } from './router.js';
+export { SessionClock, parseDuration, parseInstant } from './clock.js';
+export { svixSigner, stripeSigner, twilioSigner } from './signers.js';
+export { bearerCredential, bearerOrBasicCredential, basicAccountCredential, parseAuthorization } from './credentials.js';
+export { randomString, randomId, deterministicId, uuid, svixSecret, ALPHANUMERIC, LOWER_ALPHANUMERIC, HEX } from './ids.js';
+export { resolveSeed, validateSeed, listFixtures, defaultFixturesDir, parseSeedSpec } from './seed.js';
+export type { SeedDocument, SeedWebhook } from './seed.js';
+export { compatibleVersions, satisfiesRange, parseSemver } from './semver.js';
+export type { EntityStore, ListOptions, Row, Scalar } from './store.js';
+export type { RateLimitResult, RateLimitRule } from './rate-limit.js';
+export type { TimerRow } from './timers.js';
+export type { WebhookDelivery, WebhookAttempt, ProbeResult, WebhookMode, DeliveryStatus } from './webhooks.js';
+export { ADMIN_ROUTES } from './admin-routes.js';
