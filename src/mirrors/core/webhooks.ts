@@ -214,7 +214,7 @@ export class WebhookDispatcher {
 
   private sign(endpointSecret: string, eventId: string, body: string, url: string): { headers: Record<string, string>; signature: Record<string, string> } {
     const policy = this.deps.policy;
-    const signature = policy ? policy.signer.sign({ secret: endpointSecret, id: eventId, timestamp: Math.floor(this.deps.now() / 1000), body, url }) : {};
+    const signature = policy ? policy.signer.sign({ secret: endpointSecret, id: eventId, timestamp: wallClockSeconds(), body, url }) : {};
     return { headers: { ...(policy?.headers ?? {}), ...signature }, signature };
   }
 
@@ -468,4 +468,14 @@ export class WebhookDispatcher {
       )
       .map((r) => ({ endpointId: r.endpoint_id, url: r.url, eventType: r.event_type, statusCode: r.status_code, verified: r.verified === 1, error: r.error, at: new Date(r.at).toISOString() }));
   }
+}
+
+/**
+ * Signature timestamps are the wall-clock second the bytes are sent, as with the real
+ * vendors: a receiver checks them against its own clock (Svix ±5 min, Stripe 300 s), and a
+ * session clock advanced by days (a renewal, a retry schedule) must not make every
+ * delivery fail verification. Payload timestamps stay on the session clock.
+ */
+function wallClockSeconds(): number {
+  return Math.floor(Date.now() / 1000);
 }
