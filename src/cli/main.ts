@@ -8,6 +8,7 @@ type Command = (argv: string[]) => Promise<number>;
 
 /** Each command loads its own module, so `mirra check` never pays for the server. */
 const commands: Record<string, { summary: string; load: () => Promise<Command> }> = {
+  serve: { summary: 'run the control plane and every mirror on one port', load: async () => (await import('./serve.js')).serveCommand },
   check: { summary: 'validate scenario files', load: async () => (await import('./check.js')).checkCommand },
 };
 
