@@ -170,9 +170,30 @@ export interface EntityDefinition {
   indexes?: string[];
 }
 
+/**
+ * One noun of a mirror's vocabulary for the deterministic check grammar ("Exactly 1
+ * email is created in the Resend mirror"). Served by `GET /_mirra/metadata`, so checks work
+ * the same against a remote control plane.
+ */
+export interface VocabularyNoun {
+  /** State table (`GET /_mirra/state` key). */
+  entity: string;
+  plural: string;
+  /** Other words users write for the same noun. */
+  aliases?: string[];
+  /** Field word → JSON path in the row (`'reply-to': 'reply_to'`, `'amount': 'amount'`). */
+  fields: Record<string, string>;
+  /** The field that holds the lifecycle status, and its values. */
+  status?: { field: string; values: string[] };
+}
+
 export interface MirrorDefinition {
   /** Catalog name (`resend`). */
   name: string;
+  /** How users write the vendor's name in criteria (`Resend`). Default: `name`. */
+  displayName?: string;
+  /** Nouns of this mirror for the check grammar, keyed by singular (`email`). */
+  vocabulary?: Record<string, VocabularyNoun>;
   /** Mirror semver (`0.3.1`). Snapshots are refused across major.minor versions. */
   version: string;
   /** The vendor API version this mirror reproduces (`2026-07-29.dahlia`). */

@@ -95,6 +95,7 @@ export function createMirrorHost(options: MirrorHostOptions): EngineMirrorHost {
 
   const metadataFor = (def: MirrorDefinition): Record<string, unknown> => ({
     name: def.name,
+    displayName: def.displayName ?? def.name,
     version: def.version,
     apiVersion: def.apiVersion,
     description: def.description ?? null,
@@ -107,6 +108,7 @@ export function createMirrorHost(options: MirrorHostOptions): EngineMirrorHost {
       .map(([name, s]) => ({ name, description: s.description ?? null, fields: s.fields ?? [] }))
       .sort((a, b) => a.name.localeCompare(b.name)),
     entities: def.entities.map((e) => e.name),
+    vocabulary: def.vocabulary ?? {},
     timers: Object.keys(def.timers ?? {}),
     fixtures: listFixtures(fixturesDir, def.name),
     idempotency: def.idempotency ? { header: def.idempotency.header, ttlMs: def.idempotency.ttlMs ?? 24 * 3600 * 1000 } : null,
