@@ -64,7 +64,12 @@ export function entitySchema(name: string, indexes: readonly string[] = []): str
 export class SessionDb {
   private readonly statements = new Map<string, Database.Statement>();
 
-  constructor(readonly raw: Sqlite) {}
+  /** better-sqlite3 prepares BEGIN/COMMIT per wrapper: build it once, not per call. */
+  private readonly runInTransaction: (fn: () => unknown) => unknown;
+
+  constructor(readonly raw: Sqlite) {
+    this.runInTransaction = raw.transaction((fn: () => unknown) => fn());
+  }
 
   prepare(sql: string): Database.Statement {
     let stmt = this.statements.get(sql);
@@ -89,7 +94,7 @@ export class SessionDb {
 
   /** Run `fn` atomically; nested calls become savepoints (better-sqlite3 semantics). */
   transaction<T>(fn: () => T): T {
-    return this.raw.transaction(fn)();
+    return this.runInTransaction(fn) as T;
   }
 
   meta(key: string): string | undefined {

@@ -369,7 +369,14 @@ export class EngineInstance implements MirrorInstance {
     return randomId(prefix, length, alphabet);
   }
 
+  /** Built once: everything in it reads the instance's current state through `this`. */
   context(): SessionContext {
+    return (this.cachedContext ??= this.buildContext());
+  }
+
+  private cachedContext?: SessionContext;
+
+  private buildContext(): SessionContext {
     const self = this;
     const fail = (status: number, body?: unknown, headers?: Record<string, string>): never => {
       throw new ReplyError({ status, body, headers });
@@ -935,12 +942,9 @@ export class EngineInstance implements MirrorInstance {
     return { reply, replayed: false, idempotencyKey: key };
   }
 
-  /** `context()` uses getters for `settings`/`sql`; copy them as getters, not values. */
+  /** A per-request context inheriting the instance's (its getters for `settings`/`sql` keep working). */
   private contextWithGetters(): SessionContext {
-    const base = this.context();
-    const out = {} as SessionContext;
-    Object.defineProperties(out, Object.getOwnPropertyDescriptors(base));
-    return out;
+    return Object.create(this.context()) as SessionContext;
   }
 
   // ── teardown ─────────────────────────────────────────────────────────────────
