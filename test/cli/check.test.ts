@@ -19,7 +19,7 @@ describe('mirra check', () => {
   test('the README main job: every example scenario is valid', async () => {
     const result = await runCli(['check', 'examples'], { cwd: repo });
     expect(result.stderr).toBe('');
-    expect(result.stdout).toContain('✓ examples/welcome-email/scenarios/welcome-email.md — Send Welcome Email on Signup (7 criteria)');
+    expect(result.stdout).toContain('✓ examples/welcome-email/welcome-email.scenario.md — Send Welcome Email on Signup (7 criteria)');
     expect(result.stdout).toContain('2 scenario file(s) valid');
     expect(result.code).toBe(0);
   });

@@ -1,0 +1,57 @@
+/**
+ * The Vite/Vitest plugin: adds the scenario globs to each project's `include` (appending,
+ * never replacing), registers the global setup (embedded control plane) and the worker
+ * setup file (plain-test sessions), hands the resolved options to workers with
+ * `project.provide`, and transforms scenario `.md` files into test modules with a source map.
+ */
+import { createHash, randomUUID } from 'node:crypto';
+import type { Plugin } from 'vitest/config';
+import type { TestProject } from 'vitest/node';
+import { generateScenarioModule } from './codegen.js';
+import { optionsRegistry, resolveWorkerConfig, scenarioGlobs, type MirraOptions } from './options.js';
+import { modulePaths } from './paths.js';
+
+const PLUGIN_VERSION = '1';
+
+export function mirra(options: MirraOptions = {}): Plugin {
+  const registryId = randomUUID();
+  optionsRegistry().set(registryId, options);
+  const globs = scenarioGlobs(options.scenarios);
+  const projects = new Set<TestProject>();
+  let runtimePath: string | undefined;
+  let root = process.cwd();
+
+  const isScenarioModule = (id: string): boolean => {
+    if (id.includes('?') || id.startsWith('\0') || !id.toLowerCase().endsWith('.md')) return false;
+    for (const project of projects) if (project.matchesTestGlob(id)) return true;
+    return false;
+  };
+
+  return {
+    name: 'mirra',
+    enforce: 'pre',
+    config() {
+      return { test: { globalSetup: [modulePaths.globalSetup], setupFiles: [modulePaths.setupFile] } };
+    },
+    configResolved(config) {
+      root = config.root;
+    },
+    configureVitest(context) {
+      const { project } = context;
+      projects.add(project);
+      const include = project.config.include;
+      for (const glob of globs) if (!include.includes(glob)) include.push(glob);
+      project.provide('mirraConfig', resolveWorkerConfig(options, project.config.root, registryId));
+      // The generated code depends on our options and version, not only on the .md text.
+      const key = createHash('sha256').update(JSON.stringify({ PLUGIN_VERSION, globs, root: project.config.root, runtime: modulePaths.scenarioRuntime })).digest('hex').slice(0, 16);
+      context.experimental_defineCacheKeyGenerator?.(({ id }) => (isScenarioModule(id) ? `mirra-${key}` : undefined));
+    },
+    transform(code, id) {
+      if (!isScenarioModule(id)) return undefined;
+      runtimePath ??= modulePaths.scenarioRuntime;
+      const projectRoot = [...projects].find((p) => p.matchesTestGlob(id))?.config.root ?? root;
+      const generated = generateScenarioModule({ file: id, source: code, root: projectRoot, runtime: runtimePath });
+      return { code: generated.code, map: generated.map };
+    },
+  };
+}
