@@ -125,6 +125,14 @@ export interface CriterionResult {
   /** The judge verdict came from the cache. */
   cached: boolean;
   line?: number;
+  /** Warnings to show next to the result (tag contradictions, escalations). */
+  warnings?: string[];
+  /** Which check pattern decided (`count`, `property`, `defineCheck: …`). */
+  pattern?: string;
+  /** A `defineCheck` snippet for a check no pattern matched. */
+  snippet?: string;
+  /** The judge's 0..1 score, when it gave one. */
+  score?: number;
 }
 
 export type { Criterion, Scenario };
