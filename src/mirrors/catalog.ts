@@ -5,5 +5,6 @@
  * (`startServer({ mirrors: [...] })`).
  */
 import type { MirrorDefinition } from './core/definition.js';
+import { resend } from './resend/index.js';
 
-export const defaultMirrors: MirrorDefinition[] = [];
+export const defaultMirrors: MirrorDefinition[] = [resend];

@@ -28,7 +28,7 @@ test('exactly the broken behaviours fail', () => {
 test('failures say what was expected and what was found, at the criterion line', () => {
   const twice = run.byName.get(`${W}Exactly 1 email is created in the Resend mirror`)!;
   // The transactional-busy seed holds 100 emails: only the run's own are counted.
-  expect(errorOf(twice)).toMatch(/^expected exactly 1 email created in the resend mirror, found 2: [0-9a-f-]{36}, [0-9a-f-]{36}$/);
+  expect(errorOf(twice)).toMatch(/^expected exactly 1 email created in the Resend mirror, found 2: [0-9a-f-]{36}, [0-9a-f-]{36}$/);
   expect(twice.location?.line).toBe(11);
   expect(twice.result().errors![0].stack).toContain('welcome.scenario.md:11:');
   const unsigned = run.byName.get(`${W}The webhook signature was verified`)!;
