@@ -1,0 +1,78 @@
+/**
+ * The README's demo: the welcome-email example app, its scenario (3 runs) and its plain
+ * tests, run through Vitest with the embedded control plane, exactly as `npm run demo`.
+ */
+import { readFileSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { createVitest, type TestCase } from 'vitest/node';
+import { MirraReporter } from '../../src/vitest/index.js';
+
+const root = fileURLToPath(new URL('../../examples/welcome-email/', import.meta.url));
+let tests: TestCase[] = [];
+let matrix = '';
+const saved = { anthropic: process.env.ANTHROPIC_API_KEY, openai: process.env.OPENAI_API_KEY };
+
+beforeAll(async () => {
+  // No test may call a real LLM: without these keys the judge criteria are skipped.
+  delete process.env.ANTHROPIC_API_KEY;
+  delete process.env.OPENAI_API_KEY;
+  rmSync(path.join(root, 'mirra-result.json'), { force: true });
+  const exitCode = process.exitCode;
+  const vitest = await createVitest('test', { root, config: path.join(root, 'vitest.config.ts'), watch: false, reporters: [new MirraReporter({ write: (text) => void (matrix += text) })] });
+  try {
+    await vitest.start();
+    tests = [...vitest.state.getTestModules()].flatMap((m) => [...m.children.allTests()]);
+  } finally {
+    await vitest.close();
+    process.exitCode = exitCode;
+  }
+}, 120_000);
+
+afterAll(() => {
+  if (saved.anthropic !== undefined) process.env.ANTHROPIC_API_KEY = saved.anthropic;
+  if (saved.openai !== undefined) process.env.OPENAI_API_KEY = saved.openai;
+});
+
+const byState = (state: string) => tests.filter((t) => t.result().state === state).map((t) => t.fullName).sort();
+
+test('every check passes in all three runs, and the plain tests pass', () => {
+  const checks = tests.filter((t) => t.name.startsWith('check: '));
+  expect(checks).toHaveLength(15);
+  expect(checks.every((t) => t.result().state === 'passed')).toBe(true);
+  expect(byState('failed')).toEqual([]);
+  expect(byState('passed')).toContain('a signup sends one welcome email and records its delivery');
+  expect(byState('passed')).toContain('a hard bounce suppresses the address');
+});
+
+test('judge criteria without an evaluator are skipped with a note on how to configure one', () => {
+  const judges = tests.filter((t) => t.name.startsWith('judge: '));
+  expect(judges).toHaveLength(6);
+  for (const judge of judges) {
+    const result = judge.result();
+    expect(result.state).toBe('skipped');
+    expect(result.state === 'skipped' && result.note).toMatch(/ANTHROPIC_API_KEY/);
+  }
+});
+
+test('mirra-result.json holds the scenario in the spec shape', () => {
+  const result = JSON.parse(readFileSync(path.join(root, 'mirra-result.json'), 'utf8'));
+  expect(result).toMatchObject({
+    scenario: 'welcome-email.scenario.md',
+    runs: 3,
+    satisfactionScore: 1,
+    criteria: expect.arrayContaining([
+      { label: 'Exactly 1 email is created in the Resend mirror', kind: 'check', passed: 3, total: 3 },
+      { label: 'The webhook signature was verified', kind: 'check', passed: 3, total: 3 },
+    ]),
+  });
+  expect(result.runId).toMatch(/^run_/);
+  expect(result.sessionId).toMatch(/^ses_/);
+});
+
+test('the reporter prints the runs × criteria matrix with the satisfaction score', () => {
+  expect(matrix).toContain('Send Welcome Email on Signup');
+  expect(matrix).toMatch(/✓ check: The webhook signature was verified\s+✓\s+✓\s+✓\s+3\/3/);
+  expect(matrix).toContain('satisfaction score: 100% (15/15 criteria passed across 3 runs)');
+});
