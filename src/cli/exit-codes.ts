@@ -6,4 +6,6 @@ export const EXIT = {
   provisioningFailed: 3,
   invalidScenario: 4,
   usage: 64,
+  /** Vitest could not start or report (broken vitest.config, Vitest missing). */
+  software: 70,
 } as const;

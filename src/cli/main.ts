@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import pc from 'picocolors';
+import { CliError } from './cli-error.js';
 import { EXIT } from './exit-codes.js';
 import { MissingPathError } from './scenario-paths.js';
 import { UsageError } from './usage-error.js';
@@ -8,8 +9,15 @@ type Command = (argv: string[]) => Promise<number>;
 
 /** Each command loads its own module, so `mirra check` never pays for the server. */
 const commands: Record<string, { summary: string; load: () => Promise<Command> }> = {
-  serve: { summary: 'run the control plane and every mirror on one port', load: async () => (await import('./serve.js')).serveCommand },
+  up: { summary: 'provision mirrors for the current project', load: async () => (await import('./up.js')).upCommand },
+  down: { summary: 'tear down a session', load: async () => (await import('./down.js')).downCommand },
+  run: { summary: 'execute scenarios and score their criteria', load: async () => (await import('./run.js')).runCommand },
+  reset: { summary: 'reset mirror state in a session', load: async () => (await import('./reset.js')).resetCommand },
+  snapshot: { summary: "save a session's mirror state", load: async () => (await import('./snapshot.js')).snapshotCommand },
+  restore: { summary: 'restore a session to a snapshot', load: async () => (await import('./restore.js')).restoreCommand },
   check: { summary: 'validate scenario files', load: async () => (await import('./check.js')).checkCommand },
+  serve: { summary: 'run the control plane and every mirror on one port', load: async () => (await import('./serve.js')).serveCommand },
+  doctor: { summary: 'diagnose the CLI and its environment', load: async () => (await import('./doctor.js')).doctorCommand },
 };
 
 export const mainHelp = () => `Usage: mirra <command> [flags]
@@ -43,6 +51,10 @@ export async function main(argv: string[]): Promise<number> {
     if (error instanceof UsageError) {
       process.stderr.write(`${pc.red('error')} ${error.message}\n\n${error.help}\n`);
       return EXIT.usage;
+    }
+    if (error instanceof CliError) {
+      process.stderr.write(`${pc.red('error')} ${error.message}\n${error.hint ? `  ${pc.dim(error.hint)}\n` : ''}`);
+      return error.exitCode;
     }
     if (error instanceof MissingPathError) {
       process.stderr.write(`${pc.red('error')} ${error.message}\n`);

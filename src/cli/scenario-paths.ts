@@ -1,5 +1,5 @@
 import { stat } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import { glob, isDynamicPattern } from 'tinyglobby';
 
 /** What a directory argument stands for: the same files the Vitest plugin picks up. */
@@ -20,7 +20,9 @@ export async function expandScenarioPaths(inputs: string[], cwd = process.cwd())
     const path = resolve(cwd, input);
     const info = await stat(path).catch(() => undefined);
     if (info?.isDirectory()) {
-      for (const file of await glob(DEFAULT_SCENARIO_GLOBS, { cwd: path, absolute: true, ignore: ['**/node_modules/**'] })) files.add(file);
+      for (const file of await glob('**/*.md', { cwd: path, absolute: true, ignore: ['**/node_modules/**'] })) {
+        if (isScenarioFile(file, path, cwd)) files.add(file);
+      }
     } else if (info?.isFile()) {
       files.add(path);
     } else {
@@ -28,6 +30,18 @@ export async function expandScenarioPaths(inputs: string[], cwd = process.cwd())
     }
   }
   return [...files].sort();
+}
+
+/**
+ * `*.scenario.md`, or a `.md` below a `scenarios` folder — counted from the working
+ * directory (so `mirra check scenarios` and `mirra check .` agree), or from the argument's
+ * parent when it lies outside the working directory.
+ */
+function isScenarioFile(file: string, dir: string, cwd: string): boolean {
+  if (file.toLowerCase().endsWith('.scenario.md')) return true;
+  let rel = relative(cwd, file);
+  if (rel.startsWith('..') || isAbsolute(rel)) rel = relative(dirname(dir), file);
+  return rel.split(sep).slice(0, -1).includes('scenarios');
 }
 
 export class MissingPathError extends Error {

@@ -11,6 +11,7 @@
  */
 import path from 'node:path';
 import { parseScenario, ScenarioError, type Scenario } from '../scenario/index.js';
+import { applyRunOverrides, type RunOverrides } from './run-overrides.js';
 import { lineSourceMap, type SourceMapV3 } from './sourcemap.js';
 
 export interface GenerateOptions {
@@ -22,6 +23,8 @@ export interface GenerateOptions {
   root: string;
   /** Module specifier of the worker runtime (an absolute path). */
   runtime: string;
+  /** `mirra run` flags applied on top of the scenario's `## Config`. */
+  overrides?: RunOverrides;
 }
 
 export interface GeneratedModule {
@@ -37,6 +40,8 @@ export interface ScenarioModuleData {
   file: string;
   relFile: string;
   scenario: Scenario;
+  /** `mirra run --session`: run in this existing session (reset before each run, never deleted). */
+  sessionId?: string;
 }
 
 /** Timeout for the `beforeAll` that executes one run: the scenario timeout plus room to set up, settle and capture. */
@@ -76,6 +81,7 @@ export function generateScenarioModule(options: GenerateOptions): GeneratedModul
         : new ScenarioError([{ code: 'mirra.scenario.invalid_input', message: `${relFile}: ${error instanceof Error ? error.message : String(error)}` } as never]);
     return { ...invalidModule(options, relFile, scenarioError), error: scenarioError };
   }
+  scenario = applyRunOverrides(scenario, options.overrides);
   return { ...validModule(options, relFile, scenario), scenario };
 }
 
@@ -97,7 +103,7 @@ class Emitter {
 function validModule(options: GenerateOptions, relFile: string, scenario: Scenario): { code: string; map: SourceMapV3 } {
   const titleLine = lineOf(options.source, /^\s{0,3}#\s/) ?? 1;
   const criteriaLine = lineOf(options.source, /^\s{0,3}##\s+success\s+criteria\b/i) ?? titleLine;
-  const data: ScenarioModuleData = { file: options.file, relFile, scenario };
+  const data: ScenarioModuleData = { file: options.file, relFile, scenario, ...(options.overrides?.sessionId ? { sessionId: options.overrides.sessionId } : {}) };
   const runHookTimeout = scenario.config.timeout * 1000 + RUN_HOOK_SLACK_MS;
   const out = new Emitter();
   out.emit(`import { describe, test, beforeAll, afterAll } from 'vitest';`, titleLine);

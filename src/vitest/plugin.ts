@@ -5,11 +5,14 @@
  * `project.provide`, and transforms scenario `.md` files into test modules with a source map.
  */
 import { createHash, randomUUID } from 'node:crypto';
+import path from 'node:path';
+import { escapePath } from 'tinyglobby';
 import type { Plugin } from 'vitest/config';
 import type { TestProject } from 'vitest/node';
 import { generateScenarioModule } from './codegen.js';
 import { optionsRegistry, resolveWorkerConfig, scenarioGlobs, type MirraOptions } from './options.js';
 import { modulePaths } from './paths.js';
+import { runOverrides } from './run-overrides.js';
 
 const PLUGIN_VERSION = '1';
 
@@ -41,16 +44,23 @@ export function mirra(options: MirraOptions = {}): Plugin {
       projects.add(project);
       const include = project.config.include;
       for (const glob of globs) if (!include.includes(glob)) include.push(glob);
+      // `mirra run <file>`: the named files run even when no scenario glob matches them.
+      for (const file of runOverrides()?.files ?? []) {
+        const rel = path.relative(project.config.root, file).split(path.sep).join('/');
+        const glob = rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? escapePath(rel) : escapePath(file);
+        if (!include.includes(glob)) include.push(glob);
+      }
       project.provide('mirraConfig', resolveWorkerConfig(options, project.config.root, registryId));
       // The generated code depends on our options and version, not only on the .md text.
-      const key = createHash('sha256').update(JSON.stringify({ PLUGIN_VERSION, globs, root: project.config.root, runtime: modulePaths.scenarioRuntime })).digest('hex').slice(0, 16);
+      const key = createHash('sha256').update(JSON.stringify({ PLUGIN_VERSION, globs, root: project.config.root, runtime: modulePaths.scenarioRuntime, overrides: runOverrides() ?? null })).digest('hex').slice(0, 16);
       context.experimental_defineCacheKeyGenerator?.(({ id }) => (isScenarioModule(id) ? `mirra-${key}` : undefined));
     },
     transform(code, id) {
       if (!isScenarioModule(id)) return undefined;
       runtimePath ??= modulePaths.scenarioRuntime;
       const projectRoot = [...projects].find((p) => p.matchesTestGlob(id))?.config.root ?? root;
-      const generated = generateScenarioModule({ file: id, source: code, root: projectRoot, runtime: runtimePath });
+      const overrides = runOverrides();
+      const generated = generateScenarioModule({ file: id, source: code, root: projectRoot, runtime: runtimePath, ...(overrides ? { overrides } : {}) });
       return { code: generated.code, map: generated.map };
     },
   };

@@ -31,6 +31,8 @@ export interface MirraRunMeta {
   /** Duration of this run (driver + settle + capture). */
   durationMs: number;
   timedOut: boolean;
+  /** The run could not start because its session could not be created (or `--session` was unusable). */
+  provisioningFailed?: boolean;
   runs: number;
   title: string;
   file: string;
@@ -68,6 +70,10 @@ export class ScenarioSuite {
   private readonly grades = new Map<number, CriterionGrade[]>();
   private readonly metadataCache = new Map<string, Pick<MirrorCapture, 'displayName' | 'vocabulary'>>();
   private setupError: Error | undefined;
+  /** Runs whose session could not be provisioned. */
+  private readonly provisioningFailures = new Set<number>();
+  /** True when the session came from `mirra run --session` (reset, never deleted). */
+  private borrowed = false;
   private readonly log: (message: string) => void;
 
   constructor(
@@ -115,12 +121,17 @@ export class ScenarioSuite {
     try {
       if (!this.session) {
         const spec = await scenarioSessionSpec(this.scenario, this.data.file);
-        this.session = await openScenarioSession(client, spec);
+        if (this.data.sessionId) {
+          this.session = await this.borrowSession(client, this.data.sessionId, spec);
+        } else {
+          this.session = await openScenarioSession(client, spec);
+        }
         await this.createRunRecord(client, this.session);
       } else {
         await resetScenarioSession(client, this.session);
       }
     } catch (error) {
+      this.provisioningFailures.add(k);
       this.captures.set(k, failed(error));
       return;
     }
@@ -148,6 +159,7 @@ export class ScenarioSuite {
       ...(this.session ? { sessionId: this.session.sessionId } : {}),
       durationMs: capture?.durationMs ?? 0,
       timedOut: capture?.timedOut ?? false,
+      ...(this.provisioningFailures.has(k) ? { provisioningFailed: true } : {}),
       runs: this.scenario.config.runs,
       title: this.scenario.title,
       file: this.data.relFile,
@@ -216,8 +228,24 @@ export class ScenarioSuite {
     if (this.session) {
       const session = this.session;
       this.session = undefined;
-      await closeScenarioSession(client, session).catch(() => undefined);
+      if (!this.borrowed) await closeScenarioSession(client, session).catch(() => undefined);
     }
+  }
+
+  /**
+   * `mirra run --session`: an existing session that must have every mirror the scenario
+   * needs. Run 1 resets it too (to the scenario's seed when it names one, else to the
+   * session's own), so every run starts from a seed; it is never deleted.
+   */
+  private async borrowSession(client: MirraClient, idOrName: string, spec: Awaited<ReturnType<typeof scenarioSessionSpec>>): Promise<Session> {
+    const session = await client.getSession(idOrName);
+    if (session.status !== 'ready') throw new Error(`session ${session.sessionId} is ${session.status}, not ready`);
+    const have = new Set(session.mirrors.map((m) => m.vendor));
+    const missing = spec.mirrors.filter((m) => !have.has(m));
+    if (missing.length > 0) throw new Error(`session ${session.sessionId} has no ${missing.join(', ')} mirror (it has ${[...have].join(', ') || 'none'})`);
+    await client.resetSession(session.sessionId, Object.keys(spec.seeds).length ? { seeds: spec.seeds } : {});
+    this.borrowed = true;
+    return session;
   }
 
   private async createRunRecord(client: MirraClient, session: Session): Promise<void> {
