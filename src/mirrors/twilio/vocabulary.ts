@@ -1,0 +1,100 @@
+/**
+ * The mirror's nouns and fields for the deterministic check grammar, evaluated against
+ * `GET /_mirra/state`: "Exactly 1 SMS is sent to `+15555550100`", "The message status is
+ * `delivered`", "The verification status is `approved`".
+ */
+import type { VocabularyNoun } from '../core/definition.js';
+
+export const vocabulary: Record<string, VocabularyNoun> = {
+  message: {
+    entity: 'messages',
+    plural: 'messages',
+    aliases: ['sms', 'sms message', 'text message', 'text', 'mms', 'mms message'],
+    fields: {
+      sid: 'sid',
+      id: 'sid',
+      to: 'to',
+      from: 'from',
+      body: 'body',
+      text: 'body',
+      status: 'status',
+      direction: 'direction',
+      'error code': 'error_code',
+      error_code: 'error_code',
+      'error message': 'error_message',
+      'messaging service': 'messaging_service_sid',
+      messaging_service_sid: 'messaging_service_sid',
+      media: 'media_urls',
+      'media url': 'media_urls',
+      'number of media': 'num_media',
+      segments: 'num_segments',
+      'status callback': 'status_callback',
+      'date sent': 'date_sent',
+      'date created': 'date_created',
+      price: 'price',
+    },
+    status: {
+      field: 'status',
+      values: ['accepted', 'scheduled', 'canceled', 'queued', 'sending', 'sent', 'failed', 'delivered', 'undelivered', 'receiving', 'received'],
+    },
+  },
+  verification: {
+    entity: 'verifications',
+    plural: 'verifications',
+    aliases: ['otp', 'one-time code', 'verification code', 'verify verification'],
+    fields: {
+      sid: 'sid',
+      id: 'sid',
+      to: 'to',
+      channel: 'channel',
+      status: 'status',
+      valid: 'valid',
+      code: 'code',
+      service: 'service_sid',
+      'send attempts': 'send_code_attempts',
+      'check attempts': 'check_attempts',
+    },
+    status: { field: 'status', values: ['pending', 'approved', 'canceled', 'max_attempts_reached', 'expired', 'failed', 'deleted'] },
+  },
+  'verify service': {
+    entity: 'verify_services',
+    plural: 'verify services',
+    aliases: ['verification service'],
+    fields: { sid: 'sid', name: 'friendly_name', 'friendly name': 'friendly_name', 'code length': 'code_length' },
+  },
+  'phone number': {
+    entity: 'incoming_phone_numbers',
+    plural: 'phone numbers',
+    aliases: ['number', 'incoming phone number', 'twilio number', 'sender'],
+    fields: {
+      sid: 'sid',
+      number: 'phone_number',
+      'phone number': 'phone_number',
+      phone_number: 'phone_number',
+      'friendly name': 'friendly_name',
+      name: 'friendly_name',
+      'sms url': 'sms_url',
+      sms_url: 'sms_url',
+      'voice url': 'voice_url',
+      capabilities: 'capabilities',
+      sms: 'capabilities.sms',
+      mms: 'capabilities.mms',
+      voice: 'capabilities.voice',
+      'messaging service': 'messaging_service_sid',
+    },
+  },
+  'messaging service': {
+    entity: 'messaging_services',
+    plural: 'messaging services',
+    aliases: ['service', 'sender pool'],
+    fields: {
+      sid: 'sid',
+      name: 'friendly_name',
+      'friendly name': 'friendly_name',
+      'status callback': 'status_callback',
+      'inbound request url': 'inbound_request_url',
+      'sticky sender': 'sticky_sender',
+      usecase: 'usecase',
+    },
+  },
+};
