@@ -6,5 +6,7 @@
  */
 import type { MirrorDefinition } from './core/definition.js';
 import { resend } from './resend/index.js';
+import { stripe } from './stripe/index.js';
+import { twilio } from './twilio/index.js';
 
-export const defaultMirrors: MirrorDefinition[] = [resend];
+export const defaultMirrors: MirrorDefinition[] = [resend, stripe, twilio];

@@ -22,7 +22,7 @@ describe('mirra doctor', () => {
     expect(lines[2]).toMatch(/^✓ SQLite 3\.\d+\.\d+ \(better-sqlite3 native module loads\)$/);
     expect(lines[3]).toBe('✓ data dir .mirra is writable');
     expect(lines[4]).toMatch(/^✓ embedded control plane http:\/\/127\.0\.0\.1:\d+ started in \d+ ms, \/healthz answered in \d+ ms$/);
-    expect(lines[5]).toBe('✓ token accepted · mirrors: resend');
+    expect(lines[5]).toBe('✓ token accepted · mirrors: resend, stripe, twilio');
     expect(lines[6]).toBe('all checks passed');
   });
 

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { MirraClient } from '../../src/client/index.js';
+import { resend } from '../../src/mirrors/resend/index.js';
 import { startServer, type MirraServer } from '../../src/server/index.js';
 import { fixtureRoot } from '../vitest/run-fixture.js';
 import { LOCAL_ENV, runCli } from './run-cli.js';
@@ -108,15 +109,6 @@ describe.concurrent('mirra run (embedded control plane)', () => {
     expect(result.stderr).toContain('1 of 2 scenario file(s) invalid; nothing was run.');
   });
 
-  test('a mirror the control plane does not serve exits 3 before Vitest starts', async () => {
-    const cwd = mkdtempSync(path.join(tmpdir(), 'mirra-run-'));
-    writeFileSync(path.join(cwd, 'pay.scenario.md'), '# Pay\n\n## Success Criteria\n- check: Exactly 1 charge exists in the Stripe mirror\n\n## Config\nmirrors: stripe\n');
-    const result = await run(['pay.scenario.md'], cwd);
-    expect(result.code).toBe(3);
-    expect(result.stdout).toBe('');
-    expect(result.stderr).toContain('error pay.scenario.md: the stripe mirror is not available on this control plane (it serves resend).');
-  });
-
   test('an unreachable remote control plane exits 3', async () => {
     const result = await run(['welcome.scenario.md'], correct, { ...LOCAL_ENV, MIRRA_API_URL: 'http://127.0.0.1:9', MIRRA_TOKEN: 'mt_pat_nothere' });
     expect(result.code).toBe(3);
@@ -163,6 +155,20 @@ describe('mirra run (remote control plane)', () => {
     await client?.close();
     await server?.close();
   });
+
+  test('a mirror the control plane does not serve exits 3 before Vitest starts', async () => {
+    const resendOnly = await startServer({ log: () => {}, mirrors: [resend] });
+    try {
+      const cwd = mkdtempSync(path.join(tmpdir(), 'mirra-run-'));
+      writeFileSync(path.join(cwd, 'pay.scenario.md'), '# Pay\n\n## Success Criteria\n- check: Exactly 1 charge exists in the Stripe mirror\n\n## Config\nmirrors: stripe\n');
+      const result = await run(['pay.scenario.md'], cwd, { ...LOCAL_ENV, MIRRA_API_URL: resendOnly.url, MIRRA_TOKEN: resendOnly.token });
+      expect(result.code).toBe(3);
+      expect(result.stdout).toBe('');
+      expect(result.stderr).toContain('error pay.scenario.md: the stripe mirror is not available on this control plane (it serves resend).');
+    } finally {
+      await resendOnly.close();
+    }
+  }, T);
 
   test('the run is recorded (GET /v1/runs/{id}); --runs and --fixture override ## Config', async () => {
     const env = { ...LOCAL_ENV, MIRRA_API_URL: server.url, MIRRA_TOKEN: server.token };
