@@ -52,16 +52,18 @@ describe('mirra up with the embedded control plane', () => {
     try {
       const out = await up.waitFor(/Press Ctrl-C/);
       expect(out).toMatch(/^→ detected: stripe \(package\.json\), resend \(package\.json, src\/mail\.ts\)$/m);
-      expect(out).toContain('→ provisioning resend mirror…');
+      expect(out).toContain('→ provisioning stripe, resend mirrors…');
+      expect(out).toMatch(/^✓ stripe → http:\/\/127\.0\.0\.1:\d+ {2}\(mirror [\d.]+\)$/m);
+      expect(out).toMatch(/^ {4}api key {9}sk_test_\S+$/m);
       expect(out).toMatch(/^✓ resend → http:\/\/127\.0\.0\.1:\d+ {2}\(mirror [\d.]+\)$/m);
       expect(out).toMatch(/^ {4}api key {9}re_\S+$/m);
       expect(out).toMatch(/^ {4}webhook secret {2}whsec_\S+$/m);
       expect(out).toMatch(/^✓ session ses_\w+ ready in [\d.]+s · ephemeral, expires in 2h$/m);
       expect(out).toMatch(/^control plane: http:\/\/127\.0\.0\.1:\d+ \(embedded · data dir \.mirra\)$/m);
-      for (const name of ['MIRRA_API_URL', 'MIRRA_TOKEN', 'MIRRA_SESSION_ID', 'RESEND_BASE_URL', 'RESEND_API_KEY', 'RESEND_WEBHOOK_SECRET']) {
+      for (const name of ['MIRRA_API_URL', 'MIRRA_TOKEN', 'MIRRA_SESSION_ID', 'RESEND_BASE_URL', 'RESEND_API_KEY', 'RESEND_WEBHOOK_SECRET', 'STRIPE_API_BASE', 'STRIPE_SECRET_KEY', 'STRIPE_WEBHOOK_SECRET']) {
         expect(out).toMatch(new RegExp(`^export ${name}=\\S+$`, 'm'));
       }
-      expect(up.stderr()).toContain('note: stripe is used by this project but this control plane has no stripe mirror; skipped.');
+      expect(up.stderr()).toBe('');
       const vars = Object.fromEntries([...out.matchAll(/^export (\w+)=(\S+)$/gm)].map((m) => [m[1]!, m[2]!]));
       const info = { sessionId: vars.MIRRA_SESSION_ID!, env: vars } as UpJson;
 
@@ -79,7 +81,7 @@ describe('mirra up with the embedded control plane', () => {
       const snap = await cli(['snapshot', '--json']);
       expect(snap.code).toBe(0);
       const snapshot = JSON.parse(snap.stdout);
-      expect(snapshot).toMatchObject({ sessionId: info.sessionId, mirrors: [{ vendor: 'resend' }] });
+      expect(snapshot).toMatchObject({ sessionId: info.sessionId, mirrors: [{ vendor: 'stripe' }, { vendor: 'resend' }] });
       expect(snapshot.snapshotId).toMatch(/^snap_/);
 
       await sendEmail(info);
@@ -91,13 +93,14 @@ describe('mirra up with the embedded control plane', () => {
 
       const reset = await cli(['reset']);
       expect(reset.code).toBe(0);
-      expect(reset.stdout).toMatch(new RegExp(`^✓ resend reset to .+ in [\\d.]+ ms\\nsession ${info.sessionId} reset in [\\d.]+ ms\\n$`));
+      expect(reset.stdout).toMatch(new RegExp(`^✓ stripe reset to .+ in [\\d.]+ ms\\n✓ resend reset to .+ in [\\d.]+ ms\\nsession ${info.sessionId} reset in [\\d.]+ ms\\n$`));
       expect(await emailCount(client, info.sessionId)).toBe(0);
 
       // Re-seed with a built-in fixture: 100 emails; the next plain reset returns to it.
       const reseed = await cli(['reset', '--seed=resend:transactional-busy', '--json']);
       expect(reseed.code).toBe(0);
-      expect(JSON.parse(reseed.stdout)).toMatchObject({ sessionId: info.sessionId, mirrors: [{ vendor: 'resend' }] });
+      // Every mirror of the session is reset; only resend gets the other seed.
+      expect(JSON.parse(reseed.stdout)).toMatchObject({ sessionId: info.sessionId, mirrors: [{ vendor: 'stripe', seed: null }, { vendor: 'resend', seed: { fixture: 'transactional-busy' } }] });
       expect(await emailCount(client, info.sessionId)).toBe(100);
 
       // Unknown snapshot: an API error → 1, with the control plane's message.
