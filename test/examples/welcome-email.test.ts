@@ -5,6 +5,7 @@
 import { readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { stripVTControlCharacters } from 'node:util';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { createVitest, type TestCase } from 'vitest/node';
 import { MirraReporter } from '../../src/vitest/index.js';
@@ -20,7 +21,7 @@ beforeAll(async () => {
   delete process.env.OPENAI_API_KEY;
   rmSync(path.join(root, 'mirra-result.json'), { force: true });
   const exitCode = process.exitCode;
-  const vitest = await createVitest('test', { root, config: path.join(root, 'vitest.config.ts'), watch: false, reporters: [new MirraReporter({ write: (text) => void (matrix += text) })] });
+  const vitest = await createVitest('test', { root, config: path.join(root, 'vitest.config.ts'), watch: false, reporters: [new MirraReporter({ write: (text) => void (matrix += stripVTControlCharacters(text)) })] });
   try {
     await vitest.start();
     tests = [...vitest.state.getTestModules()].flatMap((m) => [...m.children.allTests()]);
