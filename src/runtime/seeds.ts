@@ -3,18 +3,26 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { SeedInput } from '../client/index.js';
 import type { Scenario } from '../scenario/index.js';
+import { setupSeeds } from './setup-seed.js';
 
 export class SeedFileError extends Error {
   override readonly name = 'SeedFileError';
 }
 
 /**
+ * Mirrors without an explicit seed get what `## Setup` states (see `setup-seed.ts`).
+ *
  * `fixture: resend:transactional-busy` → `{ resend: 'transactional-busy' }`;
  * `fixture-file: ./seed.json` (relative to the scenario file; it wins over `fixture:`) →
  * `{ <mirror>: { data } }`, the mirror taken from the file's `mirror` field, else the
  * scenario's only (first) mirror.
  */
 export async function scenarioSeeds(scenario: Scenario, scenarioFile: string): Promise<Record<string, SeedInput>> {
+  const explicit = await explicitSeeds(scenario, scenarioFile);
+  return { ...explicit, ...setupSeeds(scenario, explicit) };
+}
+
+async function explicitSeeds(scenario: Scenario, scenarioFile: string): Promise<Record<string, SeedInput>> {
   const { fixture, fixtureFile, mirrors } = scenario.config;
   if (fixtureFile) {
     const file = path.resolve(path.dirname(scenarioFile), fixtureFile);
