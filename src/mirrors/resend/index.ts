@@ -32,7 +32,7 @@ export const resend = defineMirror({
   name: 'resend',
   displayName: 'Resend',
   vocabulary,
-  version: '0.1.0',
+  version: '0.3.1',
   apiVersion: '2025-11-30',
   description: 'Resend email API: emails, batch, domains, API keys, segments/audiences, contacts, broadcasts, webhooks (Svix-signed).',
   credentials: resendCredentials,

@@ -40,7 +40,7 @@ export const stripe = defineMirror({
   name: 'stripe',
   displayName: 'Stripe',
   vocabulary,
-  version: '0.1.0',
+  version: '0.7.3',
   apiVersion: API_VERSION,
   description:
     'Stripe API v1: customers, products, prices, coupons, payment methods (test cards), payment intents, charges, refunds, subscriptions, invoices, webhook endpoints, events (Stripe-Signature webhooks).',

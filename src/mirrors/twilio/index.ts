@@ -32,7 +32,7 @@ export const twilio = defineMirror({
   name: 'twilio',
   displayName: 'Twilio',
   vocabulary,
-  version: '0.1.0',
+  version: '0.4.0',
   apiVersion: '2010-04-01',
   description: 'Twilio: Messages (SMS/MMS) with status callbacks, Verify v2, Phone Numbers, Messaging Services (X-Twilio-Signature).',
   credentials: twilioCredentials,

@@ -12,7 +12,7 @@ describe('pointing the SDK and authentication', () => {
     expect(r.status).toBe(200);
     expect(r.headers.get('request-id')).toMatch(/^req_[A-Za-z0-9]{14}$/);
     expect(r.headers.get('stripe-version')).toBe('2026-11-18.endive');
-    expect(r.headers.get('x-mirra-version')).toBe('stripe@0.1.0 · api=2024-06-20');
+    expect(r.headers.get('x-mirra-version')).toBe('stripe@0.7.3 · api=2024-06-20');
     expect(r.body).toEqual({ object: 'list', data: [], has_more: false, url: '/v1/customers' });
     const c = await s.sdk.customers.create({ email: 'a@example.com' });
     expect(c.lastResponse.requestId).toMatch(/^req_/);
