@@ -72,15 +72,30 @@ export interface WaitForWebhookOptions {
   intervalMs?: number;
 }
 
-function toEvent(d: Record<string, unknown>): WebhookEvent {
-  let payload: Record<string, unknown> = {};
-  try {
-    const parsed = JSON.parse(String(d.body ?? '{}')) as unknown;
-    if (parsed && typeof parsed === 'object') payload = parsed as Record<string, unknown>;
-  } catch {
-    // Non-JSON bodies (form-encoded vendors) keep an empty payload.
+/**
+ * The delivery body as an object: JSON (Resend, Stripe), or form fields (Twilio status
+ * callbacks, whose fields — `MessageSid`, `MessageStatus`, ... — are then also `data`).
+ */
+function parseBody(d: Record<string, unknown>): { payload: Record<string, unknown>; data: Record<string, unknown> } {
+  const body = String(d.body ?? '');
+  if (String(d.contentType ?? '').startsWith('application/x-www-form-urlencoded')) {
+    const fields = Object.fromEntries(new URLSearchParams(body));
+    return { payload: fields, data: fields };
   }
-  const data = (payload.data && typeof payload.data === 'object' ? payload.data : {}) as Record<string, unknown>;
+  try {
+    const parsed = JSON.parse(body || '{}') as unknown;
+    if (parsed && typeof parsed === 'object') {
+      const payload = parsed as Record<string, unknown>;
+      return { payload, data: (payload.data && typeof payload.data === 'object' ? payload.data : {}) as Record<string, unknown> };
+    }
+  } catch {
+    // Neither JSON nor a form: no fields to match on.
+  }
+  return { payload: {}, data: {} };
+}
+
+function toEvent(d: Record<string, unknown>): WebhookEvent {
+  const { payload, data } = parseBody(d);
   return {
     id: String(d.eventId ?? ''),
     type: String(d.eventType ?? ''),

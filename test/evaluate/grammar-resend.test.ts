@@ -5,10 +5,12 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { evaluateCheck } from '../../src/evaluate/index.js';
 import type { RunCapture } from '../../src/evaluate/types.js';
-import { captureRun, startHost, startReceiver, welcomeEmail, WELCOME_DOMAIN, type Host, type Receiver } from './helpers.js';
+import { captureRun, startHost, startReceiver, svixVerifies, welcomeEmail, WELCOME_DOMAIN, type Host, type Receiver } from './helpers.js';
 
 let h: Host;
 let rcv: Receiver;
+let rcvSecret = '';
+
 let failing: Receiver;
 /** transactional-busy (100 seeded emails) + endpoint + one welcome email; probe refused (401). */
 let busy: RunCapture;
@@ -24,13 +26,14 @@ let bouncedId: string;
 
 beforeAll(async () => {
   h = await startHost();
-  rcv = await startReceiver((body) => (body.includes('mirra_probe') ? 401 : 200));
+  // A handler that verifies Svix signatures with the endpoint's signing secret.
+  rcv = await startReceiver((body, headers) => (svixVerifies(rcvSecret, body, headers) ? 200 : 401));
   failing = await startReceiver(() => 500);
   busy = await captureRun(
     h,
     { fixture: 'transactional-busy' },
     async (s) => {
-      await s.call('POST', '/webhooks', { endpoint: rcv.url, events: ['email.sent', 'email.delivered'] });
+      rcvSecret = (await s.call('POST', '/webhooks', { endpoint: rcv.url, events: ['email.sent', 'email.delivered'] })).body.signing_secret;
       const r = await s.call('POST', '/emails', welcomeEmail());
       expect(r.status).toBe(200);
       busyEmail = r.body.id;
@@ -246,6 +249,13 @@ describe('webhooks, signatures, errors', () => {
     expect(evaluateCheck('The webhook signature was verified', bounced).message).toBe(
       'expected the webhook signature to be verified, but no webhook endpoint was registered in the Resend mirror, so there was nothing to probe',
     );
+  });
+
+  test("compound with a pronoun: the spec's 'was received and its signature was verified'", () => {
+    expect(evaluateCheck('A `email.delivered` webhook was received and its signature was verified', busy)).toMatchObject({
+      status: 'pass',
+      pattern: 'compound(webhook + signature)',
+    });
   });
 
   test('compound: received and signature-verified', () => {

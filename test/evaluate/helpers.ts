@@ -4,7 +4,8 @@
  * signature probe, then state/trace after → RunCapture. Also a synthetic-capture builder
  * for pure grammar tests and a local webhook receiver.
  */
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import { Webhook } from 'svix';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -56,6 +57,16 @@ export interface Receiver {
   respond: (body: string, headers: Record<string, string | string[] | undefined>) => number;
   received: string[];
   close(): Promise<void>;
+}
+
+/** What a webhook handler that verifies Svix signatures does: true when the signature holds. */
+export function svixVerifies(secret: string, body: string, headers: IncomingHttpHeaders): boolean {
+  try {
+    new Webhook(secret).verify(body, { 'svix-id': String(headers['svix-id']), 'svix-timestamp': String(headers['svix-timestamp']), 'svix-signature': String(headers['svix-signature']) });
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 export async function startReceiver(respond: Receiver['respond'] = () => 200): Promise<Receiver> {

@@ -25,7 +25,7 @@ import {
   type VerdictCache,
 } from '../../src/evaluate/index.js';
 import type { RunCapture } from '../../src/evaluate/types.js';
-import { captureRun, startHost, startReceiver, welcomeEmail, type Host, type Receiver } from './helpers.js';
+import { captureRun, startHost, startReceiver, svixVerifies, welcomeEmail, type Host, type Receiver } from './helpers.js';
 
 interface Seen {
   method: string;
@@ -44,6 +44,7 @@ const openaiText = (text: string) => JSON.stringify({ id: 'chatcmpl_1', object: 
 
 let h: Host;
 let rcv: Receiver;
+let rcvSecret = '';
 let capture: RunCapture;
 let big: RunCapture;
 let dir: string;
@@ -64,12 +65,12 @@ beforeAll(async () => {
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
   h = await startHost();
-  rcv = await startReceiver((body) => (body.includes('mirra_probe') ? 401 : 200));
+  rcv = await startReceiver((body, headers) => (svixVerifies(rcvSecret, body, headers) ? 200 : 401));
   capture = await captureRun(
     h,
     { fixture: 'transactional-busy' },
     async (s) => {
-      await s.call('POST', '/webhooks', { endpoint: rcv.url, events: ['email.sent', 'email.delivered'] });
+      rcvSecret = (await s.call('POST', '/webhooks', { endpoint: rcv.url, events: ['email.sent', 'email.delivered'] })).body.signing_secret;
       await s.call('POST', '/emails', welcomeEmail());
     },
     { probe: true, output: { sent: true, note: 'welcome email queued' } },

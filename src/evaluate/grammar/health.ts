@@ -19,7 +19,7 @@ import { allAttempts } from './webhooks.js';
 const PH = '\u27e8\\d+\u27e9';
 const VERIFIED = [
   new RegExp(
-    `^(?:and )?(?:the |all |every |each )?(?:(?:${PH}|webhook|webhooks|svix|stripe|twilio|resend) )?(?:webhook |event )?signatures? (?:is |are |was |were |gets |get |got |has been |have been |should be |must be )?(?:always |correctly |properly |successfully )?(?:verified|validated|checked)(?: correctly| properly| successfully)?(?: by the (?:handler|app|application|receiver|endpoint|server|webhook handler))?$`,
+    `^(?:and )?(?:the |its |their |all |every |each )?(?:(?:${PH}|webhook|webhooks|svix|stripe|twilio|resend) )?(?:webhook |event )?signatures? (?:is |are |was |were |gets |get |got |has been |have been |should be |must be )?(?:always |correctly |properly |successfully )?(?:verified|validated|checked)(?: correctly| properly| successfully)?(?: by the (?:handler|app|application|receiver|endpoint|server|webhook handler))?$`,
   ),
   /^(?:and )?(?:is |was |were |are )?(?:signature[- ]verified|signature verification (?:passed|succeeded|works))$/,
   new RegExp(`^(?:the )?(?:webhook )?(?:handler|app|application|receiver|endpoint|server) (?:verifies|validates|checks|verified|validated|checked) (?:the |all |every |each )?(?:(?:${PH}|webhook) )?signatures?$`),

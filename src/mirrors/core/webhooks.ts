@@ -428,11 +428,15 @@ export class WebhookDispatcher {
       : this.list().filter((e) => e.enabled && (!options.endpointId || e.id === options.endpointId));
     const results: ProbeResult[] = [];
     for (const target of targets) {
-      const type = options.eventType ?? target.events.find((e) => e !== '*') ?? policy?.eventTypes[0] ?? 'mirra.probe';
       const now = this.deps.now();
-      const payload = options.payload ?? { type, created_at: new Date(now).toISOString(), data: { mirra_probe: true } };
       const eventId = this.deps.newId(policy?.eventIdPrefix ?? 'evt_');
-      const body = policy?.serialize ? policy.serialize({ id: eventId, type, payload, createdAt: now }) : JSON.stringify(payload);
+      // Replay the body of a real event this endpoint already received, so a handler that
+      // does not verify but reads the payload's fields does not crash into a refusal and
+      // pass for one that verifies. Without one, a minimal event of a subscribed type.
+      const replay = options.payload === undefined && target.id !== null ? this.lastDelivered(target.id) : undefined;
+      const type = replay?.type ?? options.eventType ?? target.events.find((e) => e !== '*') ?? policy?.eventTypes[0] ?? 'mirra.probe';
+      const payload = options.payload ?? { type, created_at: new Date(now).toISOString(), data: { mirra_probe: true } };
+      const body = replay?.body ?? (policy?.serialize ? policy.serialize({ id: eventId, type, payload, createdAt: now }) : JSON.stringify(payload));
       const wrongSecret = target.secret.startsWith('whsec_') ? svixSecret() : randomString(Math.max(16, target.secret.length));
       const { headers, signature } = this.sign(wrongSecret, eventId, body, target.url);
       const sent = await this.post(target.url, { 'content-type': policy?.contentType ?? 'application/json', ...headers }, body);
@@ -458,6 +462,14 @@ export class WebhookDispatcher {
       results.push(result);
     }
     return results;
+  }
+
+  /** The newest delivery body sent to an endpoint (its exact bytes), if any. */
+  private lastDelivered(endpointId: string): { type: string; body: string } | undefined {
+    const row = this.deps
+      .db()
+      .get<{ event_type: string; body: string }>('SELECT event_type, body FROM _mirra_webhook_deliveries WHERE endpoint_id = ? AND attempts > 0 ORDER BY seq DESC LIMIT 1', endpointId);
+    return row ? { type: row.event_type, body: row.body } : undefined;
   }
 
   verifications(): ProbeResult[] {
