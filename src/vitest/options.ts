@@ -1,4 +1,5 @@
 /** Options of `withMirra()` / `mirra()` and their serialisable, resolved form for workers. */
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { SeedInput, SessionMirror } from '../client/index.js';
 import type { Evaluator } from '../evaluate/types.js';
@@ -102,6 +103,34 @@ export function isEvaluator(value: unknown): value is Evaluator {
   return typeof value === 'object' && value !== null && typeof (value as Evaluator).judge === 'function';
 }
 
+/**
+ * `seeds: { twilio: { file: './seeds/x.json' } }` is relative to the project root; the file
+ * is read here and sent inline, so a remote control plane (which cannot see this disk) and
+ * any `--root` work alike.
+ */
+function inlineSeedFiles(seeds: Record<string, SeedInput>, root: string): Record<string, SeedInput> {
+  const out: Record<string, SeedInput> = {};
+  for (const [vendor, seed] of Object.entries(seeds)) {
+    if (typeof seed !== 'object' || seed === null || seed.file === undefined || seed.data !== undefined) {
+      out[vendor] = seed;
+      continue;
+    }
+    const file = path.resolve(root, seed.file);
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch (error) {
+      throw new TypeError(`mirra: seeds.${vendor}.file '${seed.file}' could not be read at ${file} (${(error as NodeJS.ErrnoException).code ?? String(error)}). Paths are relative to the project root.`);
+    }
+    try {
+      out[vendor] = { data: JSON.parse(text) as unknown };
+    } catch (error) {
+      throw new TypeError(`mirra: seeds.${vendor}.file ${file} is not valid JSON: ${(error as Error).message}`);
+    }
+  }
+  return out;
+}
+
 export function resolveWorkerConfig(options: MirraOptions, root: string, registryId: string): MirraWorkerConfig {
   const abs = (p: string) => path.resolve(root, p);
   const judge: JudgeRef | undefined =
@@ -121,7 +150,7 @@ export function resolveWorkerConfig(options: MirraOptions, root: string, registr
     root,
     registryId,
     mirrors: [...(options.mirrors ?? [])],
-    seeds: { ...(options.seeds ?? {}) },
+    seeds: inlineSeedFiles(options.seeds ?? {}, root),
     resetBetweenTests: options.resetBetweenTests ?? false,
     resetBetweenFiles: options.resetBetweenFiles ?? false,
     ...(options.sessionId ? { sessionId: options.sessionId } : {}),

@@ -20,7 +20,7 @@ describe('mirra check', () => {
     const result = await runCli(['check', 'examples'], { cwd: repo });
     expect(result.stderr).toBe('');
     expect(result.stdout).toContain('✓ examples/welcome-email/welcome-email.scenario.md — Send Welcome Email on Signup (7 criteria)');
-    expect(result.stdout).toContain('2 scenario file(s) valid');
+    expect(result.stdout).toContain('3 scenario file(s) valid');
     expect(result.code).toBe(0);
   });
 
