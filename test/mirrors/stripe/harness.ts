@@ -2,11 +2,10 @@
  * Test harness: the real control plane (`startServer`) over loopback, one session per call
  * with the stripe mirror, the official `stripe` SDK pointed at it, and a local webhook receiver.
  */
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingHttpHeaders } from 'node:http';
 import Stripe from 'stripe';
-import { startServer, type MirraServer } from '../../../src/server/index.js';
 import { stripe as stripeMirror } from '../../../src/mirrors/stripe/index.js';
+import { adminCaller, clockControls, controlPlane, formBody, openSession, rawHttp, receiver as listen, type RawResponse } from '../vendor-harness.js';
 
 export interface Session {
   id: string;
@@ -15,7 +14,7 @@ export interface Session {
   webhookSecret: string;
   sdk: Stripe;
   /** Raw form-encoded HTTP to the mirror with the session key. */
-  http(method: string, path: string, body?: string, headers?: Record<string, string>): Promise<{ status: number; headers: Headers; body: any; text: string }>;
+  http(method: string, path: string, body?: string, headers?: Record<string, string>): Promise<RawResponse>;
   /** `/_mirra/*` admin calls. */
   admin(method: string, path: string, body?: unknown): Promise<any>;
   settle(): Promise<any>;
@@ -23,17 +22,8 @@ export interface Session {
   state(): Promise<Record<string, any[]>>;
 }
 
-let server: MirraServer | undefined;
-
-export async function mirra(): Promise<MirraServer> {
-  server ??= await startServer({ mirrors: [stripeMirror], pool: false, log: () => {} });
-  return server;
-}
-
-export async function stopMirra(): Promise<void> {
-  await server?.close();
-  server = undefined;
-}
+/** `mirra()`: the shared control plane serving the stripe mirror (started on first use); `stopMirra()` closes it. */
+export const { server: mirra, stop: stopMirra } = controlPlane(stripeMirror);
 
 export function sdkFor(url: string, apiKey: string, options: Record<string, unknown> = {}): Stripe {
   const u = new URL(url);
@@ -41,52 +31,11 @@ export function sdkFor(url: string, apiKey: string, options: Record<string, unkn
 }
 
 export async function createSession(seed?: string | { data: unknown }, clock: 'real' | 'manual' = 'manual'): Promise<Session> {
-  const s = await mirra();
-  const res = await fetch(`${s.url}/v1/sessions`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${s.token}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ mirrors: ['stripe'], ...(seed !== undefined ? { seeds: { stripe: seed } } : {}), clock }),
-  });
-  const body = (await res.json()) as any;
-  if (res.status !== 201 && res.status !== 200) throw new Error(`session create failed ${res.status}: ${JSON.stringify(body)}`);
-  const m = body.mirrors.find((x: any) => x.vendor === 'stripe');
-  const url: string = m.url.replace(/\/$/, '');
-  const apiKey: string = m.apiKey;
-  const http: Session['http'] = async (method, path, payload, headers = {}) => {
-    const r = await fetch(`${url}${path}`, {
-      method,
-      headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/x-www-form-urlencoded', ...headers },
-      body: payload,
-    });
-    const text = await r.text();
-    let parsed: any = text;
-    try {
-      parsed = JSON.parse(text);
-    } catch {
-      /* keep text */
-    }
-    return { status: r.status, headers: r.headers, body: parsed, text };
-  };
-  const admin: Session['admin'] = async (method, path, payload) => {
-    const r = await fetch(`${url}${path}`, {
-      method,
-      headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' },
-      body: payload === undefined ? undefined : JSON.stringify(payload),
-    });
-    return r.json();
-  };
-  return {
-    id: body.sessionId,
-    url,
-    apiKey,
-    webhookSecret: m.webhookSecret,
-    sdk: sdkFor(url, apiKey),
-    http,
-    admin,
-    settle: () => admin('POST', '/_mirra/settle', { horizon: '0s' }),
-    advance: (duration) => admin('POST', '/_mirra/clock', { advance: duration }),
-    state: () => admin('GET', '/_mirra/state'),
-  };
+  const { id, url, apiKey, webhookSecret } = await openSession(await mirra(), 'stripe', { seed, clock });
+  const http: Session['http'] = rawHttp(url, { authorization: `Bearer ${apiKey}`, 'content-type': 'application/x-www-form-urlencoded' }, formBody);
+  const admin: Session['admin'] = adminCaller(url, `Bearer ${apiKey}`);
+  const { settle, advance, state } = clockControls(admin, { horizon: '0s' });
+  return { id, url, apiKey, webhookSecret, sdk: sdkFor(url, apiKey), http, admin, settle, advance, state };
 }
 
 export interface Received {
@@ -95,19 +44,8 @@ export interface Received {
 }
 
 /** A local webhook endpoint; answers `status()` (default 200). */
-export async function receiver(status: () => number = () => 200): Promise<{ url: string; received: Received[]; close(): Promise<void> }> {
-  const received: Received[] = [];
-  const srv: Server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      received.push({ body: Buffer.concat(chunks).toString('utf8'), headers: req.headers });
-      res.writeHead(status()).end();
-    });
-  });
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
-  const { port } = srv.address() as AddressInfo;
-  return { url: `http://127.0.0.1:${port}/webhooks/stripe`, received, close: () => new Promise((r) => srv.close(() => r())) };
+export function receiver(status: () => number = () => 200): Promise<{ url: string; received: Received[]; close(): Promise<void> }> {
+  return listen({ path: '/webhooks/stripe', status, record: ({ body, headers }): Received => ({ body, headers }) });
 }
 
 export const types = (r: Received[]) => r.map((x) => JSON.parse(x.body).type as string);
