@@ -245,6 +245,14 @@ describe('webhooks, signatures, errors', () => {
     expect(evaluateCheck('No signature failures', busy).status).toBe('pass');
   });
 
+  test('signature verification: a handler that refuses everything proves nothing', () => {
+    const out = evaluateCheck('The webhook signature was verified', broken);
+    expect(out.status).toBe('fail');
+    expect(out.message).toBe(
+      `expected the webhook signature to be verified, but the handler refused correctly signed deliveries too, so refusing the forged one proves nothing: ${failing.url} accepted none of 4 signed attempts`,
+    );
+  });
+
   test('signature verification: no endpoint registered means no probe, and a failure saying so', () => {
     expect(evaluateCheck('The webhook signature was verified', bounced).message).toBe(
       'expected the webhook signature to be verified, but no webhook endpoint was registered in the Resend mirror, so there was nothing to probe',

@@ -78,6 +78,21 @@ export const signaturePattern: GrammarPattern = {
             : `no signature probe was recorded (endpoints: ${listIds(endpoints.map((e) => String(e.url ?? e.id)))})`;
         return fail('signature', `expected the webhook signature to be verified, but ${why}`, { verified: true }, { probes: 0 });
       }
+      // A handler that refuses everything also refuses the forged delivery: only count the
+      // refusal when correctly signed deliveries to the same URL were accepted (or none were sent).
+      const attempts = allAttempts(capture, scoped.vendor);
+      const refusesAll = [...new Set(verifications.map((v) => v.url))].filter((url) => {
+        const genuine = attempts.filter((a) => a.url === url);
+        return genuine.length > 0 && !genuine.some((a) => a.ok);
+      });
+      if (accepted.length === 0 && refusesAll.length > 0) {
+        return fail(
+          'signature',
+          `expected the webhook signature to be verified, but the handler refused correctly signed deliveries too, so refusing the forged one proves nothing: ${listIds(refusesAll.map((url) => `${url} accepted none of ${attempts.filter((a) => a.url === url).length} signed attempts`))}`,
+          { verified: true },
+          { probes: verifications.length, refusesAll: refusesAll.length },
+        );
+      }
       return verdict(
         accepted.length === 0,
         'signature',
