@@ -78,7 +78,7 @@ CREATE TABLE IF NOT EXISTS sessions (
   timeout_seconds INTEGER NOT NULL, created_at TEXT NOT NULL, created_ms INTEGER NOT NULL,
   expires_at TEXT, ended_at TEXT, ended_ms INTEGER, dir TEXT, archive_dir TEXT, final_stats TEXT
 );
-CREATE INDEX IF NOT EXISTS sessions_ws_created ON sessions (workspace, created_ms DESC, id DESC);
+CREATE INDEX IF NOT EXISTS sessions_ws_created ON sessions (workspace, created_ms DESC);
 CREATE INDEX IF NOT EXISTS sessions_status ON sessions (status);
 CREATE TABLE IF NOT EXISTS snapshots (
   id TEXT PRIMARY KEY, session_id TEXT NOT NULL, created_at TEXT NOT NULL, mirrors TEXT NOT NULL
@@ -214,9 +214,10 @@ export class Store {
     if (filter.persistent !== undefined) where.push('persistent = @persistent');
     if (filter.status) where.push('status = @status');
     if (filter.name) where.push('name = @name');
-    if (filter.cursor) where.push('(created_ms < @cms OR (created_ms = @cms AND id < @cid))');
+    // Ties within one millisecond are broken by insertion order (rowid), newest first.
+    if (filter.cursor) where.push('(created_ms < @cms OR (created_ms = @cms AND rowid < (SELECT rowid FROM sessions WHERE id = @cid)))');
     const rows = this.db
-      .prepare(`SELECT * FROM sessions WHERE ${where.join(' AND ')} ORDER BY created_ms DESC, id DESC LIMIT @lim`)
+      .prepare(`SELECT * FROM sessions WHERE ${where.join(' AND ')} ORDER BY created_ms DESC, rowid DESC LIMIT @lim`)
       .all({
         workspace: filter.workspace,
         persistent: filter.persistent === undefined ? null : filter.persistent ? 1 : 0,
@@ -289,9 +290,9 @@ export class Store {
     const where = ['workspace = @workspace'];
     if (filter.status) where.push('status = @status');
     if (filter.sessionId) where.push('session_id = @sessionId');
-    if (filter.cursor) where.push('(created_ms < @cms OR (created_ms = @cms AND id < @cid))');
+    if (filter.cursor) where.push('(created_ms < @cms OR (created_ms = @cms AND rowid < (SELECT rowid FROM runs WHERE id = @cid)))');
     const rows = this.db
-      .prepare(`SELECT * FROM runs WHERE ${where.join(' AND ')} ORDER BY created_ms DESC, id DESC LIMIT @lim`)
+      .prepare(`SELECT * FROM runs WHERE ${where.join(' AND ')} ORDER BY created_ms DESC, rowid DESC LIMIT @lim`)
       .all({
         workspace: filter.workspace,
         status: filter.status ?? null,

@@ -4,7 +4,7 @@
  * setup file (plain-test sessions), hands the resolved options to workers with
  * `project.provide`, and transforms scenario `.md` files into test modules with a source map.
  */
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { escapePath } from 'tinyglobby';
 import type { Plugin } from 'vitest/config';
@@ -14,7 +14,6 @@ import { optionsRegistry, resolveWorkerConfig, scenarioGlobs, type MirraOptions 
 import { modulePaths } from './paths.js';
 import { runOverrides } from './run-overrides.js';
 
-const PLUGIN_VERSION = '1';
 
 export function mirra(options: MirraOptions = {}): Plugin {
   const registryId = randomUUID();
@@ -51,9 +50,13 @@ export function mirra(options: MirraOptions = {}): Plugin {
         if (!include.includes(glob)) include.push(glob);
       }
       project.provide('mirraConfig', resolveWorkerConfig(options, project.config.root, registryId));
-      // The generated code depends on our options and version, not only on the .md text.
-      const key = createHash('sha256').update(JSON.stringify({ PLUGIN_VERSION, globs, root: project.config.root, runtime: modulePaths.scenarioRuntime, overrides: runOverrides() ?? null })).digest('hex').slice(0, 16);
-      context.experimental_defineCacheKeyGenerator?.(({ id }) => (isScenarioModule(id) ? `mirra-${key}` : undefined));
+      // Never cache generated scenario modules on disk: they depend on Mirra's own codegen and
+      // parser, which a rebuilt or linked Mirra changes without touching the lockfile (Vitest 5
+      // turns `fsModuleCache` on by default). Regenerating is only a markdown parse.
+      const noDiskCache = ({ id }: { id: string }) => (isScenarioModule(id) ? (false as const) : undefined);
+      const ctx = context as typeof context & { defineCacheKeyGenerator?: typeof context.experimental_defineCacheKeyGenerator };
+      if (ctx.defineCacheKeyGenerator) ctx.defineCacheKeyGenerator(noDiskCache);
+      else ctx.experimental_defineCacheKeyGenerator?.(noDiskCache);
     },
     transform(code, id) {
       if (!isScenarioModule(id)) return undefined;
