@@ -3,41 +3,20 @@
  * and its plain tests, run through Vitest with the embedded control plane, exactly as
  * `npx vitest run --root examples/stripe-refund`.
  */
-import { readFileSync, rmSync } from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { stripVTControlCharacters } from 'node:util';
-import { afterAll, beforeAll, expect, test } from 'vitest';
-import { createVitest, type TestCase } from 'vitest/node';
-import { MirraReporter } from '../../src/vitest/index.js';
+import { beforeAll, expect, test } from 'vitest';
+import type { TestCase } from 'vitest/node';
+import { runExample, type ExampleRun } from './run-example.js';
 
-const root = fileURLToPath(new URL('../../examples/stripe-refund/', import.meta.url));
+let run: ExampleRun;
 let tests: TestCase[] = [];
 let matrix = '';
-const saved = { anthropic: process.env.ANTHROPIC_API_KEY, openai: process.env.OPENAI_API_KEY };
 
 beforeAll(async () => {
-  // No test may call a real LLM: without these keys the judge criterion is skipped.
-  delete process.env.ANTHROPIC_API_KEY;
-  delete process.env.OPENAI_API_KEY;
-  rmSync(path.join(root, 'mirra-result.json'), { force: true });
-  const exitCode = process.exitCode;
-  const vitest = await createVitest('test', { root, config: path.join(root, 'vitest.config.ts'), watch: false, reporters: [new MirraReporter({ write: (text) => void (matrix += stripVTControlCharacters(text)) })] });
-  try {
-    await vitest.start();
-    tests = [...vitest.state.getTestModules()].flatMap((m) => [...m.children.allTests()]);
-  } finally {
-    await vitest.close();
-    process.exitCode = exitCode;
-  }
+  run = await runExample('stripe-refund');
+  ({ tests, matrix } = run);
 }, 120_000);
 
-afterAll(() => {
-  if (saved.anthropic !== undefined) process.env.ANTHROPIC_API_KEY = saved.anthropic;
-  if (saved.openai !== undefined) process.env.OPENAI_API_KEY = saved.openai;
-});
-
-const byState = (state: string) => tests.filter((t) => t.result().state === state).map((t) => t.fullName).sort();
+const byState = (state: string) => run.byState(state);
 
 test('every check passes in all three runs, and the plain tests pass', () => {
   const checks = tests.filter((t) => t.name.startsWith('check: '));
@@ -66,7 +45,7 @@ test('the judge criterion without an evaluator is skipped with a note on how to 
 });
 
 test('mirra-result.json holds the scenario in the spec shape', () => {
-  const result = JSON.parse(readFileSync(path.join(root, 'mirra-result.json'), 'utf8'));
+  const result = run.results()[0]!;
   expect(result).toMatchObject({
     scenario: 'refund-flow.scenario.md',
     runs: 3,
