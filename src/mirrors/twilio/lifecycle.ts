@@ -7,7 +7,8 @@
  */
 import type { SessionContext } from '../core/context.js';
 import { emitStatusCallback } from './callbacks.js';
-import { rfc2822 } from './format.js';
+import { API_VERSION, newSid, rfc2822 } from './format.js';
+import { segmentCount } from './phone.js';
 import { settingsOf } from './settings.js';
 import type { MessageRow, MessageStatus, PhoneNumberRow } from './types.js';
 
@@ -101,4 +102,51 @@ export function onAdvanceTimer(ctx: SessionContext, payload: { sid: string; from
 /** End a message `failed` or `undelivered` with a 30xxx error (timers left behind become no-ops). */
 export function finishWithError(ctx: SessionContext, msg: MessageRow, status: 'failed' | 'undelivered', errorCode: number): MessageRow {
   return setMessageStatus(ctx, msg, status, { error_code: errorCode, error_message: DELIVERY_ERRORS[errorCode] ?? null, price: status === 'failed' ? null : msg.price });
+}
+
+export interface OutboundMessage {
+  body: string;
+  from: string | null;
+  to: string;
+  media?: string[];
+  messagingServiceSid?: string | null;
+  statusCallback?: string | null;
+  status: MessageRow['status'];
+  source: MessageRow['source'];
+  sendAt?: string | null;
+}
+
+/** Store an outbound message (API send or a Verify code) and start its status timeline. */
+export function queueOutboundMessage(ctx: SessionContext, m: OutboundMessage): MessageRow {
+  const now = rfc2822(ctx.now());
+  const media = m.media ?? [];
+  const sid = newSid(ctx, media.length > 0 ? 'MM' : 'SM');
+  const row: MessageRow = {
+    id: sid,
+    sid,
+    account_sid: ctx.credentials.apiKey,
+    api_version: API_VERSION,
+    body: m.body,
+    date_created: now,
+    date_sent: null,
+    date_updated: now,
+    direction: 'outbound-api',
+    error_code: null,
+    error_message: null,
+    from: m.from,
+    to: m.to,
+    messaging_service_sid: m.messagingServiceSid ?? null,
+    num_media: String(media.length),
+    num_segments: String(segmentCount(m.body)),
+    price: null,
+    price_unit: 'USD',
+    status: m.status,
+    media_urls: media,
+    status_callback: m.statusCallback ?? null,
+    source: m.source,
+    send_at: m.sendAt ?? null,
+  };
+  const msg = ctx.db.insert('messages', row);
+  startTimeline(ctx, msg);
+  return msg;
 }

@@ -6,13 +6,13 @@
 import type { RouteDefinition } from '../../core/definition.js';
 import type { RouteContext } from '../../core/context.js';
 import { fail, notFound, tooManyRequests } from '../errors.js';
-import { API_VERSION, accountPath, newSid, parseDate, rfc2822, strs } from '../format.js';
+import { accountPath, parseDate, rfc2822, strs } from '../format.js';
 import { FINAL_MESSAGE_STATUSES, type MessageRow, type MessagingServiceRow, type PhoneNumberRow } from '../types.js';
-import { MAGIC_FROM, MAGIC_TO, MAGIC_VALID_FROM, normalizePhone, segmentCount } from '../phone.js';
+import { MAGIC_FROM, MAGIC_TO, MAGIC_VALID_FROM, normalizePhone } from '../phone.js';
 import { renderMessage } from '../render.js';
 import { page2010 } from '../paging.js';
 import { settingsOf } from '../settings.js';
-import { setMessageStatus, startTimeline } from '../lifecycle.js';
+import { queueOutboundMessage, setMessageStatus } from '../lifecycle.js';
 import { field, form, isHttpUrl, requireAccount, sidParam } from './common.js';
 
 const MAX_BODY = 1600;
@@ -92,35 +92,17 @@ function createMessage(ctx: RouteContext) {
     sendAt = new Date(at).toISOString();
   }
 
-  const now = rfc2822(ctx.now());
-  const sid = newSid(ctx, media.length > 0 ? 'MM' : 'SM');
-  const row: MessageRow = {
-    id: sid,
-    sid,
-    account_sid: ctx.credentials.apiKey,
-    api_version: API_VERSION,
+  const msg = queueOutboundMessage(ctx, {
     body,
-    date_created: now,
-    date_sent: null,
-    date_updated: now,
-    direction: 'outbound-api',
-    error_code: null,
-    error_message: null,
     from,
     to: to!,
-    messaging_service_sid: service?.sid ?? null,
-    num_media: String(media.length),
-    num_segments: String(segmentCount(body)),
-    price: null,
-    price_unit: 'USD',
+    media,
+    messagingServiceSid: service?.sid ?? null,
+    statusCallback: statusCallback || service?.status_callback || null,
     status: sendAt ? 'scheduled' : from ? 'queued' : 'accepted',
-    media_urls: media,
-    status_callback: statusCallback || service?.status_callback || null,
     source: 'api',
-    send_at: sendAt,
-  };
-  const msg = ctx.db.insert('messages', row);
-  startTimeline(ctx, msg);
+    sendAt,
+  });
   return ctx.reply(201, renderMessage(msg));
 }
 

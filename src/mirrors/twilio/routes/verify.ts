@@ -6,13 +6,13 @@
 import type { RouteDefinition } from '../../core/definition.js';
 import type { RouteContext, SessionContext } from '../../core/context.js';
 import { fail, invalidParam, missingParam, notFound } from '../errors.js';
-import { API_VERSION, VERIFY_HOST, bool, isoSeconds, newSid, rfc2822 } from '../format.js';
-import { E164, normalizePhone, segmentCount } from '../phone.js';
+import { VERIFY_HOST, bool, isoSeconds, newSid } from '../format.js';
+import { E164, normalizePhone } from '../phone.js';
 import { renderVerification, renderVerificationCheck, renderVerifyService } from '../render.js';
 import { pageMeta } from '../paging.js';
 import { settingsOf } from '../settings.js';
-import { startTimeline } from '../lifecycle.js';
-import type { MessageRow, VerificationRow, VerifyServiceRow } from '../types.js';
+import { queueOutboundMessage } from '../lifecycle.js';
+import type { VerificationRow, VerifyServiceRow } from '../types.js';
 import { field, form, sidParam } from './common.js';
 
 export const EXPIRE_TIMER = 'twilio.verify.expire';
@@ -93,36 +93,8 @@ function removeService(ctx: RouteContext) {
 
 /** The SMS that carries the code (kept in `messages` with `source: 'verify'`; the Messages API does not list it). */
 function sendCodeMessage(ctx: SessionContext, service: VerifyServiceRow, v: VerificationRow): string {
-  const now = rfc2822(ctx.now());
-  const sid = newSid(ctx, 'SM');
   const body = `Your ${service.friendly_name} verification code is: ${v.code}`;
-  const row: MessageRow = {
-    id: sid,
-    sid,
-    account_sid: ctx.credentials.apiKey,
-    api_version: API_VERSION,
-    body,
-    date_created: now,
-    date_sent: null,
-    date_updated: now,
-    direction: 'outbound-api',
-    error_code: null,
-    error_message: null,
-    from: settingsOf(ctx).verifySender,
-    to: v.to,
-    messaging_service_sid: null,
-    num_media: '0',
-    num_segments: String(segmentCount(body)),
-    price: null,
-    price_unit: 'USD',
-    status: 'queued',
-    media_urls: [],
-    status_callback: null,
-    source: 'verify',
-    send_at: null,
-  };
-  startTimeline(ctx, ctx.db.insert('messages', row));
-  return sid;
+  return queueOutboundMessage(ctx, { body, from: settingsOf(ctx).verifySender, to: v.to, status: 'queued', source: 'verify' }).sid;
 }
 
 function attempt(ctx: SessionContext, channel: string) {
