@@ -92,6 +92,38 @@ export function subItems(sub: Obj): Obj[] {
 }
 
 /** Recompute the derived parts of a subscription (items list, plan/quantity shortcuts, item periods). */
+/** The fields every new subscription starts with, whether created by the API or a seed. */
+export function subscriptionShell(): Obj {
+  return {
+    object: 'subscription',
+    application: null,
+    application_fee_percent: null,
+    automatic_tax: { disabled_reason: null, enabled: false, liability: null },
+    billing_cycle_anchor_config: null,
+    billing_mode: { flexible: null, type: 'classic' },
+    billing_thresholds: null,
+    default_source: null,
+    default_tax_rates: [],
+    discount: null,
+    discounts: [],
+    invoice_settings: { account_tax_ids: null, issuer: { type: 'self' } },
+    livemode: false,
+    next_pending_invoice_item_invoice: null,
+    on_behalf_of: null,
+    pause_collection: null,
+    payment_settings: { payment_method_options: null, payment_method_types: null, save_default_payment_method: 'off' },
+    pending_invoice_item_interval: null,
+    pending_setup_intent: null,
+    pending_update: null,
+    plan: null,
+    quantity: null,
+    schedule: null,
+    test_clock: null,
+    transfer_data: null,
+    trial_settings: { end_behavior: { missing_payment_method: 'create_invoice' } },
+  };
+}
+
 export function normalizeSubscription(sub: Obj): Obj {
   const items: Obj[] = subItems(sub).map((i) => ({ ...i, current_period_start: sub.current_period_start, current_period_end: sub.current_period_end, subscription: sub.id }));
   sub.items = embeddedList(items, `/v1/subscription_items?subscription=${sub.id}`);

@@ -16,7 +16,7 @@ import { customerObject } from './routes/customers.js';
 import { couponObject, priceObject, productObject } from './routes/catalog.js';
 import { chargeObject, paymentIntentObject, paymentMethodObject } from './payments.js';
 import { KINDS, newId, type Obj } from './objects.js';
-import { TIMER, buildInvoice, itemObject, nextPeriodEnd, normalizeSubscription, recomputeTotals, scheduleSubscriptionTimers, subscriptionLines } from './billing.js';
+import { TIMER, buildInvoice, itemObject, nextPeriodEnd, normalizeSubscription, recomputeTotals, scheduleSubscriptionTimers, subscriptionLines, subscriptionShell } from './billing.js';
 import { seedTime } from './time.js';
 
 const TIME_FIELDS = ['created', 'current_period_start', 'current_period_end', 'trial_start', 'trial_end', 'canceled_at', 'ended_at', 'cancel_at', 'start_date', 'billing_cycle_anchor', 'next_payment_attempt', 'due_date', 'redeem_by', 'period_start', 'period_end', 'effective_at', 'updated'];
@@ -115,14 +115,8 @@ function prepareSubscription(ctx: SessionContext, r: Obj): Obj {
   const start = r.current_period_start ?? r.created;
   const sub: Obj = {
     id: r.id ?? newId(ctx, KINDS.subscription),
-    object: 'subscription',
-    application: null,
-    application_fee_percent: null,
-    automatic_tax: { disabled_reason: null, enabled: false, liability: null },
+    ...subscriptionShell(),
     billing_cycle_anchor: r.billing_cycle_anchor ?? start,
-    billing_cycle_anchor_config: null,
-    billing_mode: { flexible: null, type: 'classic' },
-    billing_thresholds: null,
     cancel_at: r.cancel_at ?? null,
     cancel_at_period_end: r.cancel_at_period_end ?? false,
     canceled_at: r.canceled_at ?? (status === 'canceled' ? Math.floor(ctx.now() / 1000) : null),
@@ -135,33 +129,14 @@ function prepareSubscription(ctx: SessionContext, r: Obj): Obj {
     customer: customer.id,
     days_until_due: r.days_until_due ?? null,
     default_payment_method: r.default_payment_method ?? null,
-    default_source: null,
-    default_tax_rates: [],
     description: r.description ?? null,
-    discount: null,
-    discounts: [],
     ended_at: r.ended_at ?? (status === 'canceled' || status === 'incomplete_expired' ? Math.floor(ctx.now() / 1000) : null),
-    invoice_settings: { account_tax_ids: null, issuer: { type: 'self' } },
     items: { data: [] },
     latest_invoice: r.latest_invoice ?? null,
-    livemode: false,
     metadata: r.metadata ?? {},
-    next_pending_invoice_item_invoice: null,
-    on_behalf_of: null,
-    pause_collection: null,
-    payment_settings: { payment_method_options: null, payment_method_types: null, save_default_payment_method: 'off' },
-    pending_invoice_item_interval: null,
-    pending_setup_intent: null,
-    pending_update: null,
-    plan: null,
-    quantity: null,
-    schedule: null,
     start_date: r.start_date ?? r.created,
     status,
-    test_clock: null,
-    transfer_data: null,
     trial_end: r.trial_end ?? null,
-    trial_settings: { end_behavior: { missing_payment_method: 'create_invoice' } },
     trial_start: r.trial_start ?? (r.trial_end ? start : null),
   };
   sub.items.data = itemInputs.map((it, i) => {
